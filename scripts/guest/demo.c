@@ -4,8 +4,8 @@
  * Rockchip's DMABUF guide, played with buffers from the system dma-heap.
  *
  * A "launcher" holds a few buffers (the home screen). A "videoplayer"
- * allocates frame buffers, plays, stops, and leaks two of them to a
- * "mediaserver" process that keeps running. /proc/rk_dmabuf shows the
+ * allocates frame buffers, plays, stops, and leaks two of them through a
+ * "mediaserver" helper it forked, which keeps running. /proc/rk_dmabuf shows the
  * size before, during and after, the peak the playback needed, and dev
  * names the process whose buffers were left behind.
  */
@@ -16,11 +16,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+#include <linux/rk-dma-heap.h>
 
 static int heap;
 
@@ -62,9 +62,8 @@ static void say(const char *s)
 
 int main(void)
 {
-	int sv[2], fds[8], i, launcher[3];
+	int pp[2], fds[8], i, launcher[3];
 	pid_t player, server;
-	char c;
 
 	heap = open("/dev/dma_heap/system", O_RDONLY);
 	if (heap < 0) {
@@ -89,47 +88,36 @@ int main(void)
 	}
 	show("/proc/rk_dmabuf/peak", NULL);
 
-	/* The media server keeps whatever fds it is handed. */
-	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-	server = fork();
-	if (server == 0) {
-		prctl(PR_SET_NAME, "mediaserver");
-		close(sv[1]);
-		while (read(sv[0], &c, 1) == 1)
-			;
-		pause();
-		_exit(0);
-	}
-
 	say("2. Play a video: the videoplayer allocates 8 frame buffers");
+	if (pipe(pp))
+		return 1;
 	player = fork();
 	if (player == 0) {
 		prctl(PR_SET_NAME, "videoplayer");
 		for (i = 0; i < 8; i++)
 			fds[i] = alloc_named(1536 * 1024 + i * 4096, NULL);
 		show("/proc/rk_dmabuf/size", NULL);
-		/* Stop: frames 0-5 are freed, 6 and 7 go to the media server. */
-		for (i = 0; i < 6; i++)
-			close(fds[i]);
-		{
-			struct msghdr msg = { 0 };
-			char cbuf[CMSG_SPACE(2 * sizeof(int))];
-			struct iovec iov = { .iov_base = "x", .iov_len = 1 };
-			struct cmsghdr *cm;
-
-			msg.msg_iov = &iov;
-			msg.msg_iovlen = 1;
-			msg.msg_control = cbuf;
-			msg.msg_controllen = sizeof(cbuf);
-			cm = CMSG_FIRSTHDR(&msg);
-			cm->cmsg_level = SOL_SOCKET;
-			cm->cmsg_type = SCM_RIGHTS;
-			cm->cmsg_len = CMSG_LEN(2 * sizeof(int));
-			memcpy(CMSG_DATA(cm), &fds[6], 2 * sizeof(int));
-			sendmsg(sv[1], &msg, 0);
+		/*
+		 * Stop. The bug: a helper forked to hand the last two frames
+		 * to the media server keeps them, and lives on.
+		 */
+		server = fork();
+		if (server == 0) {
+			prctl(PR_SET_NAME, "mediaserver");
+			for (i = 0; i < 6; i++)
+				close(fds[i]);
+			server = getpid();
+			if (write(pp[1], &server, sizeof(server)) != sizeof(server))
+				perror("pipe");
+			for (;;)
+				pause();
 		}
+		for (i = 0; i < 8; i++)
+			close(fds[i]);
 		_exit(0);
 	}
+	if (read(pp[0], &server, sizeof(server)) != sizeof(server))
+		server = -1;
 	waitpid(player, NULL, 0);
 
 	say("3. Back on the home screen: has size gone back?");
@@ -144,11 +132,27 @@ int main(void)
 	say("5. Where do they lie? sgt shows each buffer's layout (root only)");
 	show("/proc/rk_dmabuf/sgt", NULL);
 
-	kill(server, SIGKILL);
-	waitpid(server, NULL, 0);
+	say("6. RK-DMA-HEAP: a camera buffer from rk-dma-heap-cma, in the heap's debug list");
+	{
+		struct rk_dma_heap_allocation_data d = { .len = 600 * 1024, .fd_flags = O_RDWR };
+		int rk = open("/dev/rk_dma_heap/rk-dma-heap-cma", O_RDONLY);
+
+		if (rk < 0 || ioctl(rk, RK_DMA_HEAP_IOCTL_ALLOC, &d) < 0) {
+			perror("/dev/rk_dma_heap/rk-dma-heap-cma");
+		} else {
+			show("/proc/rk_dma_heap/rk-dma-heap-info", NULL);
+			close(d.fd);
+		}
+		if (rk >= 0)
+			close(rk);
+	}
+
+	if (server > 0)
+		kill(server, SIGKILL);
+	sleep(1);	/* the orphan is reaped by init */
 	for (i = 0; i < 3; i++)
 		close(launcher[i]);
-	say("6. The media server is gone and the launcher freed its buffers");
+	say("7. The media server is gone and the launcher freed its buffers");
 	show("/proc/rk_dmabuf/size", NULL);
 	return 0;
 }
