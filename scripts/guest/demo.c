@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The demo's workload, run as the guest's only program: the leak hunt of
- * Rockchip's DMABUF guide, played with buffers from the system dma-heap.
+ * Rockchip's DMABUF guide, played with buffers from the system dma-heap
+ * and from rk-dma-heap-cma.
  *
- * A "launcher" holds a few buffers (the home screen). A "videoplayer"
- * allocates frame buffers, plays, stops, and leaks two of them through a
- * "mediaserver" helper it forked, which keeps running. /proc/rk_dmabuf shows the
- * size before, during and after, the peak the playback needed, and dev
- * names the process whose buffers were left behind.
+ * A "launcher" holds a few buffers (the home screen), and the state is
+ * saved with dmabuf-report snapshot. A "videoplayer" allocates frame
+ * buffers from the system heap and decoder buffers from the RK CMA heap,
+ * plays, stops, and leaks three of them through a "mediaserver" helper it
+ * forked, which keeps running. /proc/rk_dmabuf shows the size before,
+ * during and after and the peak the playback needed; dmabuf-report diff
+ * names the process and the buffers that hold the difference.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
@@ -41,6 +45,68 @@ static void show(const char *path, const char *filter)
 	fflush(stdout);
 }
 
+#define TOOL	"/bin/dmabuf-report"
+#define SNAP	"/home.snap"
+
+/* Run dmabuf-report with @a1 and @a2 (may be NULL), output to the console. */
+static void report(const char *a1, const char *a2)
+{
+	char *argv[] = { "dmabuf-report", (char *)a1, (char *)a2, NULL };
+	pid_t pid;
+
+	printf("$ dmabuf-report %s%s%s\n", a1, a2 ? " " : "", a2 ? a2 : "");
+	fflush(stdout);
+	if (access(TOOL, X_OK)) {
+		printf("(no %s in this initramfs)\n", TOOL);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		execv(TOOL, argv);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+	fflush(stdout);
+}
+
+/* A buffer of @len from rk-dma-heap-cma, or -1. */
+static int alloc_cma(size_t len)
+{
+	struct rk_dma_heap_allocation_data d = { .len = len, .fd_flags = O_RDWR };
+	int rk = open("/dev/rk_dma_heap/rk-dma-heap-cma", O_RDONLY);
+	int ret = -1;
+
+	if (rk >= 0 && ioctl(rk, RK_DMA_HEAP_IOCTL_ALLOC, &d) == 0)
+		ret = d.fd;
+	else
+		perror("/dev/rk_dma_heap/rk-dma-heap-cma");
+	if (rk >= 0)
+		close(rk);
+	return ret;
+}
+
+/* The blocks of a dev or sgt listing whose header has @name, and the total. */
+static void show_blocks(const char *path, const char *name)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+	int in = 0;
+
+	printf("$ cat %s  (only the blocks of %s, and the total)\n", path, name);
+	if (!f) {
+		printf("(cannot open %s)\n", path);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] != '\t')
+			in = strstr(line, name) || !strncmp(line, "Total:", 6);
+		if (in)
+			fputs(line, stdout);
+	}
+	fclose(f);
+	fflush(stdout);
+}
+
 static int alloc_named(size_t len, const char *name)
 {
 	struct dma_heap_allocation_data d = { .len = len, .fd_flags = O_RDWR };
@@ -62,7 +128,7 @@ static void say(const char *s)
 
 int main(void)
 {
-	int pp[2], fds[8], i, launcher[3];
+	int pp[2], fds[10], i, launcher[3];
 	pid_t player, server;
 
 	heap = open("/dev/dma_heap/system", O_RDONLY);
@@ -87,8 +153,9 @@ int main(void)
 		}
 	}
 	show("/proc/rk_dmabuf/peak", NULL);
+	report("snapshot", SNAP);
 
-	say("2. Play a video: the videoplayer allocates 8 frame buffers");
+	say("2. Play a video: the videoplayer allocates 8 frames and 2 decoder buffers");
 	if (pipe(pp))
 		return 1;
 	player = fork();
@@ -96,23 +163,28 @@ int main(void)
 		prctl(PR_SET_NAME, "videoplayer");
 		for (i = 0; i < 8; i++)
 			fds[i] = alloc_named(1536 * 1024 + i * 4096, NULL);
+		fds[8] = alloc_cma(1 << 20);
+		fds[9] = alloc_cma(1 << 20);
 		show("/proc/rk_dmabuf/size", NULL);
+		show("/proc/rk_dmabuf/peak", NULL);
 		/*
 		 * Stop. The bug: a helper forked to hand the last two frames
-		 * to the media server keeps them, and lives on.
+		 * and a decoder buffer to the media server keeps them, and
+		 * lives on.
 		 */
 		server = fork();
 		if (server == 0) {
 			prctl(PR_SET_NAME, "mediaserver");
 			for (i = 0; i < 6; i++)
 				close(fds[i]);
+			close(fds[8]);
 			server = getpid();
 			if (write(pp[1], &server, sizeof(server)) != sizeof(server))
 				perror("pipe");
 			for (;;)
 				pause();
 		}
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < 10; i++)
 			close(fds[i]);
 		_exit(0);
 	}
@@ -125,34 +197,26 @@ int main(void)
 	show("/proc/rk_dmabuf/peak", NULL);
 	printf("(size is higher than on the home screen before: a leak; the peak is what playback needed)\n");
 
-	say("4. Who holds the difference? dev names every buffer <pid>-<comm> of its allocator");
+	say("4. Who holds the difference? One command compares with the snapshot");
+	report("diff", SNAP);
+	printf("(the first line answers: the growth of size and the process holding it)\n");
+
+	say("5. The raw data: dev names every buffer <pid>-<comm> of its allocator");
 	show("/proc/rk_dmabuf/dev", NULL);
-	printf("(the blocks named <pid>-videoplayer are the frames the player leaked)\n");
 
-	say("5. Where do they lie? sgt shows each buffer's layout (root only)");
-	show("/proc/rk_dmabuf/sgt", NULL);
+	say("6. Where do they lie? sgt shows each buffer's layout (root only)");
+	show_blocks("/proc/rk_dmabuf/sgt", "videoplayer");
 
-	say("6. RK-DMA-HEAP: a camera buffer from rk-dma-heap-cma, in the heap's debug list");
-	{
-		struct rk_dma_heap_allocation_data d = { .len = 600 * 1024, .fd_flags = O_RDWR };
-		int rk = open("/dev/rk_dma_heap/rk-dma-heap-cma", O_RDONLY);
-
-		if (rk < 0 || ioctl(rk, RK_DMA_HEAP_IOCTL_ALLOC, &d) < 0) {
-			perror("/dev/rk_dma_heap/rk-dma-heap-cma");
-		} else {
-			show("/proc/rk_dma_heap/rk-dma-heap-info", NULL);
-			close(d.fd);
-		}
-		if (rk >= 0)
-			close(rk);
-	}
+	say("7. RK-DMA-HEAP keeps its own list: the decoder buffer in rk-dma-heap-info");
+	show("/proc/rk_dma_heap/rk-dma-heap-info", NULL);
 
 	if (server > 0)
 		kill(server, SIGKILL);
 	sleep(1);	/* the orphan is reaped by init */
+	say("8. The media server is gone: back to the home screen's figure");
+	show("/proc/rk_dmabuf/size", NULL);
+	report("diff", SNAP);
 	for (i = 0; i < 3; i++)
 		close(launcher[i]);
-	say("7. The media server is gone and the launcher freed its buffers");
-	show("/proc/rk_dmabuf/size", NULL);
 	return 0;
 }
