@@ -22,8 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #define TEST_DIR "/tests"
-#define TEST_TIMEOUT_S 600
+#define TEST_TIMEOUT_S 1800
 
 static void do_mount(const char *src, const char *dst, const char *type)
 {
@@ -52,7 +54,14 @@ static int run_one(const char *name)
 		return -1;
 	if (pid == 0) {
 		char *argv[] = { path, NULL };
-		char *envp[] = { "PATH=/tests:/bin", "HOME=/", NULL };
+		char *envp[16] = { "PATH=/tests:/bin", "HOME=/" };
+		int i, e = 2;
+
+		/* Knobs of the tests from the kernel command line (soak runs). */
+		for (i = 0; environ[i] && e < 15; i++)
+			if (!strncmp(environ[i], "DMABUF_", 7))
+				envp[e++] = environ[i];
+		envp[e] = NULL;
 
 		alarm(TEST_TIMEOUT_S);
 		execve(path, argv, envp);
