@@ -4,11 +4,24 @@
  * guest clock counts instructions (1 ns each), so every figure here is
  * exact and the same on every run of the same kernel.
  *
- *   alloc_free_ns    4 KiB system-heap allocation + close, per pair
+ *   alloc_free_ns    4 KiB system-heap allocation + close, per pair: the
+ *                    mean of PHASES runs of PAIRS pairs each, after a warm-up
+ *                    of PAIRS pairs; alloc_free_ns_min and _max are the
+ *                    fastest and slowest phase
  *   size_read_ns     open+read+close of /proc/rk_dmabuf/size, at 10 and at
  *                    10000 live buffers
  *   worst_ns         the slowest alloc+free of a loop, alone and while
  *                    another process dumps /proc/rk_dmabuf/sgt
+ *
+ * Why phases: the file, dentry and inode of each buffer are freed through
+ * RCU, in batches at timer ticks, so how much of that work, and of the slab
+ * refills it causes, falls on each pair depends on where the ticks land.
+ * A few instructions more or less per pair move the ticks and can shift
+ * the mean of one run by 1 to 2 % for hundreds of thousands of pairs, up or
+ * down. Each phase starts after a different number of getppid() calls,
+ * which moves the ticks, and the mean over the phases gives the cost that
+ * does not depend on the accident of one alignment. The first few thousand
+ * pairs after boot are slower still (caches filling), hence the warm-up.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -22,7 +35,8 @@
 #include <unistd.h>
 #include <linux/dma-heap.h>
 
-#define PAIRS	5000
+#define PAIRS	100000
+#define PHASES	8
 #define MANY	10000
 
 static int heap;
@@ -98,27 +112,40 @@ static void dump_sgt_forever(void)
 int main(void)
 {
 	struct rlimit rl = { MANY + 100, MANY + 100 };
-	long long avg, worst, worst_dump, r10, r10k;
+	long long avg, worst, worst_dump, r10, r10k, sum = 0, lo = 0, hi = 0;
 	static int fds[MANY];
 	pid_t dumper;
-	int i;
+	int i, j;
 
 	heap = open("/dev/dma_heap/system", O_RDONLY);
 	if (heap < 0 || setrlimit(RLIMIT_NOFILE, &rl)) {
 		perror("setup");
 		return 1;
 	}
-	pairs(500, &avg, &worst);		/* warm up */
-	pairs(PAIRS, &avg, &worst);
-	printf("bench: alloc_free_ns %lld\n", avg);
+	pairs(PAIRS, &avg, &worst);		/* warm up */
+	for (i = 0; i < PHASES; i++) {
+		for (j = 0; j < i * 1237; j++)
+			getppid();
+		pairs(PAIRS, &avg, &worst);
+		printf("phase %d: %lld ns per alloc+free\n", i, avg);
+		sum += avg;
+		lo = i && lo < avg ? lo : avg;
+		hi = i && hi > avg ? hi : avg;
+	}
+	printf("bench: alloc_free_ns %lld\n", (sum + PHASES / 2) / PHASES);
+	printf("bench: alloc_free_ns_min %lld\n", lo);
+	printf("bench: alloc_free_ns_max %lld\n", hi);
 
 	if (access("/proc/rk_dmabuf/size", R_OK))
 		return 0;
+	/* Let the deferred frees of the loops above finish first. */
+	usleep(200000);
 	for (i = 0; i < 10; i++)
 		fds[i] = alloc4k();
 	r10 = size_read();
 	for (; i < MANY; i++)
 		fds[i] = alloc4k();
+	usleep(200000);
 	r10k = size_read();
 	printf("bench: size_read_ns_10 %lld\n", r10);
 	printf("bench: size_read_ns_10000 %lld\n", r10k);
