@@ -28,21 +28,40 @@
 
 static int heap;
 
-static void show(const char *path, const char *filter)
+/*
+ * cat @path: all of it, or with @filter the lines that contain it, or with
+ * @filter and @blocks the blocks of a dev or sgt listing (a header line and
+ * the indented lines after it) whose header contains it, and the total.
+ */
+static void show_as(const char *path, const char *filter, int blocks)
 {
 	char line[512];
 	FILE *f = fopen(path, "r");
+	int in = 0;
 
-	printf("$ cat %s%s%s\n", path, filter ? " | grep " : "", filter ? filter : "");
+	if (!filter)
+		printf("$ cat %s\n", path);
+	else if (blocks)
+		printf("$ cat %s  (only the blocks of %s, and the total)\n", path, filter);
+	else
+		printf("$ cat %s | grep %s\n", path, filter);
 	if (!f) {
 		printf("(cannot open %s)\n", path);
 		return;
 	}
-	while (fgets(line, sizeof(line), f))
-		if (!filter || strstr(line, filter))
+	while (fgets(line, sizeof(line), f)) {
+		if (filter && blocks && line[0] != '\t')
+			in = strstr(line, filter) || !strncmp(line, "Total:", 6);
+		if (!filter || (blocks ? in : strstr(line, filter) != NULL))
 			fputs(line, stdout);
+	}
 	fclose(f);
 	fflush(stdout);
+}
+
+static void show(const char *path, const char *filter)
+{
+	show_as(path, filter, 0);
 }
 
 #define TOOL	"/bin/dmabuf-report"
@@ -83,28 +102,6 @@ static int alloc_cma(size_t len)
 	if (rk >= 0)
 		close(rk);
 	return ret;
-}
-
-/* The blocks of a dev or sgt listing whose header has @name, and the total. */
-static void show_blocks(const char *path, const char *name)
-{
-	char line[512];
-	FILE *f = fopen(path, "r");
-	int in = 0;
-
-	printf("$ cat %s  (only the blocks of %s, and the total)\n", path, name);
-	if (!f) {
-		printf("(cannot open %s)\n", path);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] != '\t')
-			in = strstr(line, name) || !strncmp(line, "Total:", 6);
-		if (in)
-			fputs(line, stdout);
-	}
-	fclose(f);
-	fflush(stdout);
 }
 
 static int alloc_named(size_t len, const char *name)
@@ -205,7 +202,7 @@ int main(void)
 	show("/proc/rk_dmabuf/dev", NULL);
 
 	say("6. Where do they lie? sgt shows each buffer's layout (root only)");
-	show_blocks("/proc/rk_dmabuf/sgt", "videoplayer");
+	show_as("/proc/rk_dmabuf/sgt", "videoplayer", 1);
 
 	say("7. RK-DMA-HEAP keeps its own list: the decoder buffer in rk-dma-heap-info");
 	show("/proc/rk_dma_heap/rk-dma-heap-info", NULL);
