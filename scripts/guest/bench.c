@@ -11,9 +11,10 @@
  *   size_read_ns     open+read+close of /proc/rk_dmabuf/size, at 10 and at
  *                    10000 live buffers
  *   dev_dump_ns      a whole dump of /proc/rk_dmabuf/dev in reads of 4 KiB,
- *                    per buffer listed, at 1000 and at 10000 live buffers:
- *                    seq_file calls start() again for every page of output,
- *                    so a start() that walks the list shows here as a
+ *                    per buffer listed, at 1000 and at 10000 live buffers,
+ *                    and at 10000 in reads of 128 KiB (as cat reads):
+ *                    seq_file calls start() again for every read(), so a
+ *                    start() that walks the list shows here as a
  *                    per-buffer cost that grows with the number of buffers
  *   worst_ns         the slowest alloc+free of a loop, alone and while
  *                    another process dumps /proc/rk_dmabuf/sgt
@@ -99,17 +100,17 @@ static long long size_read(void)
 	return (now() - t0) / 200;
 }
 
-/* ns per buffer of one dump of dev in 4 KiB reads, or -1. */
-static long long dev_dump(int buffers)
+/* ns per buffer of one dump of dev in reads of @chunk bytes, or -1. */
+static long long dev_dump(int buffers, size_t chunk)
 {
-	static char buf[4096];
+	static char buf[128 << 10];
 	long long t0 = now();
 	int fd = open("/proc/rk_dmabuf/dev", O_RDONLY);
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	while ((n = read(fd, buf, chunk)) > 0)
 		;
 	close(fd);
 	return n < 0 ? -1 : (now() - t0) / buffers;
@@ -133,7 +134,7 @@ static void dump_sgt_forever(void)
 int main(void)
 {
 	struct rlimit rl = { MANY + 100, MANY + 100 };
-	long long avg, worst, worst_dump, r10, r10k, d1k, d10k, sum = 0, lo = 0, hi = 0;
+	long long avg, worst, worst_dump, r10, r10k, d1k, d10k, d10k_big, sum = 0, lo = 0, hi = 0;
 	static int fds[MANY];
 	pid_t dumper;
 	int i, j;
@@ -166,16 +167,18 @@ int main(void)
 	r10 = size_read();
 	for (; i < MANY / 10; i++)
 		fds[i] = alloc4k();
-	d1k = dev_dump(MANY / 10);
+	d1k = dev_dump(MANY / 10, 4096);
 	for (; i < MANY; i++)
 		fds[i] = alloc4k();
 	usleep(200000);
 	r10k = size_read();
-	d10k = dev_dump(MANY);
+	d10k = dev_dump(MANY, 4096);
+	d10k_big = dev_dump(MANY, 128 << 10);
 	printf("bench: size_read_ns_10 %lld\n", r10);
 	printf("bench: size_read_ns_10000 %lld\n", r10k);
 	printf("bench: dev_dump_ns_per_buffer_1000 %lld\n", d1k);
 	printf("bench: dev_dump_ns_per_buffer_10000 %lld\n", d10k);
+	printf("bench: dev_dump_ns_per_buffer_10000_128k %lld\n", d10k_big);
 
 	pairs(1000, &avg, &worst);
 	dumper = fork();
