@@ -39,6 +39,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <drm/drm.h>
 #include <linux/dma-heap.h>
 
 #define PAIRS	100000
@@ -81,6 +82,65 @@ static void pairs(int n, long long *avg, long long *worst)
 	}
 	*avg = (now() - t0) / n;
 	*worst = w;
+}
+
+/* A DRM card of vgem, or -1. */
+static int open_vgem(void)
+{
+	char path[32], name[8];
+	int i, fd;
+
+	for (i = 0; i < 8; i++) {
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/*
+ * ns per import and close of one 4 KiB buffer by vgem: PRIME attaches the
+ * buffer to vgem's device and maps it (dma_buf_map_attachment()), closing
+ * the handle unmaps and detaches it. The mean of IMPORT_PHASES phases of
+ * IMPORTS each; -1 without vgem.
+ */
+#define IMPORTS		20000
+#define IMPORT_PHASES	4
+
+static long long import_close(void)
+{
+	int card = open_vgem(), fd = alloc4k(), i, p;
+	long long sum = 0, t0;
+
+	if (card < 0)
+		return -1;
+	for (p = 0; p < IMPORT_PHASES; p++) {
+		for (i = 0; i < p * 1237; i++)
+			getppid();
+		t0 = now();
+		for (i = 0; i < IMPORTS; i++) {
+			struct drm_prime_handle prime = { .fd = fd };
+			struct drm_gem_close gclose = { 0 };
+
+			if (ioctl(card, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime)) {
+				perror("vgem import");
+				return -1;
+			}
+			gclose.handle = prime.handle;
+			ioctl(card, DRM_IOCTL_GEM_CLOSE, &gclose);
+		}
+		sum += (now() - t0) / IMPORTS;
+	}
+	close(fd);
+	close(card);
+	return (sum + IMPORT_PHASES / 2) / IMPORT_PHASES;
 }
 
 static long long size_read(void)
@@ -157,6 +217,7 @@ int main(void)
 	printf("bench: alloc_free_ns %lld\n", (sum + PHASES / 2) / PHASES);
 	printf("bench: alloc_free_ns_min %lld\n", lo);
 	printf("bench: alloc_free_ns_max %lld\n", hi);
+	printf("bench: import_close_ns %lld\n", import_close());
 
 	if (access("/proc/rk_dmabuf/size", R_OK))
 		return 0;

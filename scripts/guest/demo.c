@@ -11,6 +11,12 @@
  * forked, which keeps running. /proc/rk_dmabuf shows the size before,
  * during and after and the peak the playback needed; dmabuf-report diff
  * names the process and the buffers that hold the difference.
+ *
+ * The media server also hands its decoder buffer to a device: vgem, the
+ * guest's only DMA importer, stands in for the VPU (DRM PRIME import maps
+ * the buffer on vgem's device). A fault at an address inside that mapping
+ * is written to the kernel log as an IOMMU driver would report it, and
+ * dmabuf-report lookup names the buffer, the offset and the holder.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -22,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <drm/drm.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/rk-dma-heap.h>
@@ -117,6 +124,67 @@ static int alloc_named(size_t len, const char *name)
 	return d.fd;
 }
 
+/*
+ * Import dma-buf @fd into vgem, the stand-in for a VPU: PRIME maps it on
+ * vgem's device. Returns the DRM fd that holds the import, or -1.
+ */
+static int import_into_vgem(int fd)
+{
+	char path[32], name[8];
+	int i, card;
+
+	for (i = 0; i < 8; i++) {
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+		struct drm_prime_handle prime = { .fd = fd };
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		card = open(path, O_RDWR | O_CLOEXEC);
+		if (card < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(card, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem") &&
+		    !ioctl(card, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime))
+			return card;
+		close(card);
+	}
+	printf("(no vgem to import the decoder buffer)\n");
+	return -1;
+}
+
+/*
+ * The DMA address at which vgem sees the buffer named @name, from sgt:
+ * the first segment of vgem's mapping in the buffer's block, or 0.
+ */
+static unsigned long long vgem_address(const char *name)
+{
+	unsigned long long dma = 0;
+	char line[512];
+	FILE *f = fopen("/proc/rk_dmabuf/sgt", "r");
+	int in = 0;
+
+	while (f && !dma && fgets(line, sizeof(line), f)) {
+		if (line[0] != '\t')
+			in = strstr(line, name) != NULL;
+		else if (in)
+			sscanf(line, "\tsegment vgem 0 dma %llx", &dma);
+	}
+	if (f)
+		fclose(f);
+	return dma;
+}
+
+/* Write @msg to the kernel log, as a driver would print it. */
+static void kmsg(const char *msg)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd < 0 || write(fd, msg, strlen(msg)) < 0)
+		perror("/dev/kmsg");
+	if (fd >= 0)
+		close(fd);
+	usleep(100000);	/* let the console print it before what follows */
+}
+
 static void say(const char *s)
 {
 	printf("\n### %s\n", s);
@@ -175,6 +243,9 @@ int main(void)
 			for (i = 0; i < 6; i++)
 				close(fds[i]);
 			close(fds[8]);
+			/* The decoder buffer goes to the "VPU", which keeps it. */
+			ioctl(fds[9], DMA_BUF_SET_NAME, "vpu-ref-frame");
+			import_into_vgem(fds[9]);
 			server = getpid();
 			if (write(pp[1], &server, sizeof(server)) != sizeof(server))
 				perror("pipe");
@@ -201,16 +272,34 @@ int main(void)
 	say("5. The raw data: dev names every buffer <pid>-<comm> of its allocator");
 	show("/proc/rk_dmabuf/dev", NULL);
 
-	say("6. Where do they lie? sgt shows each buffer's layout (root only)");
+	say("6. Where do they lie? sgt shows the mappings of each buffer (addresses for root)");
 	show_as("/proc/rk_dmabuf/sgt", "videoplayer", 1);
 
-	say("7. RK-DMA-HEAP keeps its own list: the decoder buffer in rk-dma-heap-info");
+	say("7. A device faults: which buffer is at that address?");
+	{
+		unsigned long long dma = vgem_address("vpu-ref-frame");
+		char msg[160], addr[32];
+
+		show_as("/proc/rk_dmabuf/sgt", "vpu-ref-frame", 1);
+		if (dma) {
+			/* A write 0x3000 bytes into the mapping, as rockchip-iommu logs it. */
+			snprintf(addr, sizeof(addr), "0x%016llx", dma + 0x3000);
+			snprintf(msg, sizeof(msg),
+				 "<3>rk_iommu fdea0400.iommu: Page fault at %s of type write (demo: vgem stands in for the VPU)\n",
+				 addr);
+			kmsg(msg);
+			report("lookup", addr);
+			printf("(the first line answers: the buffer, the offset in it, and who holds it)\n");
+		}
+	}
+
+	say("8. RK-DMA-HEAP keeps its own list: the decoder buffers in rk-dma-heap-info");
 	show("/proc/rk_dma_heap/rk-dma-heap-info", NULL);
 
 	if (server > 0)
 		kill(server, SIGKILL);
 	sleep(1);	/* the orphan is reaped by init */
-	say("8. The media server is gone: back to the home screen's figure");
+	say("9. The media server is gone: back to the home screen's figure");
 	show("/proc/rk_dmabuf/size", NULL);
 	report("diff", SNAP);
 	for (i = 0; i < 3; i++)

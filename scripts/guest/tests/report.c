@@ -3,7 +3,9 @@
  * End-to-end test of tools/dma-buf/dmabuf-report on the running kernel:
  * a process named "e2e-holder" holds buffers by fd and by mapping only,
  * another named "e2e-leaker" allocates after a snapshot, and the tool must
- * attribute them, with totals that match /proc/rk_dmabuf/size. Prints TAP;
+ * attribute them, with totals that match /proc/rk_dmabuf/size; vgem
+ * imports a buffer, and lookup must find the buffer and its holder at an
+ * address of vgem's mapping, live and in a snapshot. Prints TAP;
  * skips when the initramfs has no /bin/dmabuf-report (series without the
  * tool).
  */
@@ -16,8 +18,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <drm/drm.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 
@@ -36,10 +40,10 @@ static void result(int ok, const char *what)
 	}
 }
 
-/* Run the tool as @uid (0: root); its stdout goes to out[]. */
-static int tool(uid_t uid, const char *a1, const char *a2)
+/* Run the tool as @uid (0: root) with up to 3 arguments; stdout to out[]. */
+static int tool3(uid_t uid, const char *a1, const char *a2, const char *a3)
 {
-	char *argv[] = { TOOL, (char *)a1, (char *)a2, NULL };
+	char *argv[] = { TOOL, (char *)a1, (char *)a2, (char *)a3, NULL };
 	size_t len = 0;
 	int p[2], st;
 	ssize_t r;
@@ -66,6 +70,11 @@ static int tool(uid_t uid, const char *a1, const char *a2)
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
+}
+
+static int tool(uid_t uid, const char *a1, const char *a2)
+{
+	return tool3(uid, a1, a2, NULL);
 }
 
 static long long size_kib(void)
@@ -161,6 +170,94 @@ static void stop(pid_t pid)
 	}
 }
 
+/* A DRM card of vgem, or -1. */
+static int open_vgem(void)
+{
+	char path[32], name[8];
+	int i, fd;
+
+	for (i = 0; i < 8; i++) {
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* vgem's DMA address of the first segment of buffer @ino in sgt, or 0. */
+static unsigned long long vgem_dma(unsigned long ino)
+{
+	unsigned long long dma = 0, i;
+	char line[512];
+	FILE *f = fopen("/proc/rk_dmabuf/sgt", "r");
+	int in = 0;
+
+	while (f && !dma && fgets(line, sizeof(line), f)) {
+		if (line[0] != '\t')
+			in = sscanf(line, "inode %llu ", &i) == 1 && i == ino;
+		else if (in)
+			sscanf(line, "\tsegment vgem 0 dma %llx ", &dma);
+	}
+	if (f)
+		fclose(f);
+	return dma;
+}
+
+/*
+ * vgem imports a 64 KiB buffer of this process (PRIME maps it on vgem's
+ * device): lookup of an address 0x100 into vgem's mapping names the
+ * buffer, the offset and this process; after the import is gone the
+ * address is in no mapping (status 3), but a snapshot taken before still
+ * answers.
+ */
+static void lookup_cases(void)
+{
+	struct dma_heap_allocation_data d = { .len = 64 << 10, .fd_flags = O_RDWR | O_CLOEXEC };
+	struct drm_gem_close gclose = { 0 };
+	struct drm_prime_handle prime;
+	unsigned long long dma = 0;
+	int card = open_vgem(), r = -1, r2 = -1, r3 = -1;
+	char addr[32], want[160], first[512] = "";
+	struct stat st;
+
+	if (card >= 0 && !ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &d)) {
+		prime = (struct drm_prime_handle){ .fd = d.fd };
+		if (!fstat(d.fd, &st) && !ioctl(card, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime))
+			dma = vgem_dma(st.st_ino);
+	}
+	snprintf(addr, sizeof(addr), "0x%llx", dma + 0x100);
+	snprintf(want, sizeof(want), "dma address of vgem, offset 0x100 (256) in buffer inode %lu ",
+		 dma ? (unsigned long)st.st_ino : 0UL);
+	if (dma) {
+		r = tool3(0, "lookup", addr, NULL);
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(out, "\n"), out);
+		r2 = tool(0, "snapshot", SNAP);
+		gclose.handle = prime.handle;
+		ioctl(card, DRM_IOCTL_GEM_CLOSE, &gclose);
+	}
+	result(dma && r == 0 && strstr(first, want) && strstr(first, " report (fd)"),
+	       "lookup: an address in vgem's mapping names the buffer, the offset and the holder");
+	r = dma && r2 == 0 ? tool3(0, "lookup", addr, NULL) : -1;
+	result(r == 3 && strstr(out, ": in no dma-buf mapping"),
+	       "lookup: once the import is gone, the address is in no mapping (status 3)");
+	r3 = r2 == 0 ? tool3(0, "lookup", addr, SNAP) : -1;
+	snprintf(want, sizeof(want), "%.*s", (int)strcspn(out, "\n"), out);
+	result(r3 == 0 && first[0] && !strcmp(first, want),
+	       "lookup in the snapshot taken during the import gives the same answer");
+	if (d.fd > 0)
+		close(d.fd);
+	if (card >= 0)
+		close(card);
+	unlink(SNAP);
+}
+
 int main(void)
 {
 	long long before, after, grew;
@@ -174,7 +271,7 @@ int main(void)
 		return 0;
 	}
 	heap = open("/dev/dma_heap/system", O_RDONLY);
-	printf("1..6\n");
+	printf("1..9\n");
 
 	h = holder("e2e-holder", 3, 1 << 20, 1);
 	r = tool(0, "report", NULL);
@@ -207,5 +304,6 @@ int main(void)
 	       "diff: nothing new once the leaker is gone");
 	stop(h);
 	unlink(SNAP);
+	lookup_cases();
 	return failed ? 1 : 0;
 }
