@@ -17,6 +17,10 @@
  * the buffer on vgem's device). A fault at an address inside that mapping
  * is written to the kernel log as an IOMMU driver would report it, and
  * dmabuf-report lookup names the buffer, the offset and the holder.
+ *
+ * The playback is recorded with the dma-buf trace events (if the kernel
+ * has them); the capture goes to the console as lines "TRACE: ...", from
+ * which scripts/demo makes a Chrome JSON trace on the host.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -24,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -185,6 +190,56 @@ static void kmsg(const char *msg)
 	usleep(100000);	/* let the console print it before what follows */
 }
 
+#define TRACEFS	"/sys/kernel/tracing"
+
+/* Write @val to the tracefs file @rel; 0 on success. */
+static int tracefs(const char *rel, const char *val)
+{
+	char path[128];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), TRACEFS "/%s", rel);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) < 0;
+	close(fd);
+	return ret;
+}
+
+/* Start recording the dma-buf events; 0 if the kernel has them. */
+static int trace_start(void)
+{
+	if (access(TRACEFS "/events", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	if (access(TRACEFS "/events/dmabuf_heap", F_OK))
+		return -1;
+	tracefs("trace", "");
+	tracefs("buffer_size_kb", "1024");
+	return tracefs("events/dma_buf/enable", "1") ||
+	       tracefs("events/dmabuf_heap/enable", "1");
+}
+
+/* Stop, and copy the capture to the console as "TRACE: " lines. */
+static void trace_stop(void)
+{
+	char line[512];
+	FILE *f;
+	int n = 0;
+
+	tracefs("events/dma_buf/enable", "0");
+	tracefs("events/dmabuf_heap/enable", "0");
+	f = fopen(TRACEFS "/trace", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		printf("TRACE: %s", line);
+		n += line[0] != '#';
+	}
+	if (f)
+		fclose(f);
+	printf("(the playback's %d trace events go to the host as a JSON trace)\n", n);
+	fflush(stdout);
+}
+
 static void say(const char *s)
 {
 	printf("\n### %s\n", s);
@@ -193,7 +248,7 @@ static void say(const char *s)
 
 int main(void)
 {
-	int pp[2], fds[10], i, launcher[3];
+	int pp[2], fds[10], i, launcher[3], tracing;
 	pid_t player, server;
 
 	heap = open("/dev/dma_heap/system", O_RDONLY);
@@ -221,6 +276,7 @@ int main(void)
 	report("snapshot", SNAP);
 
 	say("2. Play a video: the videoplayer allocates 8 frames and 2 decoder buffers");
+	tracing = !trace_start();
 	if (pipe(pp))
 		return 1;
 	player = fork();
@@ -264,6 +320,8 @@ int main(void)
 	show("/proc/rk_dmabuf/size", NULL);
 	show("/proc/rk_dmabuf/peak", NULL);
 	printf("(size is higher than on the home screen before: a leak; the peak is what playback needed)\n");
+	if (tracing)
+		trace_stop();
 
 	say("4. Who holds the difference? One command compares with the snapshot");
 	report("diff", SNAP);
