@@ -39,8 +39,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <drm/drm.h>
 #include <linux/dma-heap.h>
+
+#include "vgem.h"
 
 #define PAIRS	100000
 #define PHASES	8
@@ -82,27 +83,6 @@ static void pairs(int n, long long *avg, long long *worst)
 	}
 	*avg = (now() - t0) / n;
 	*worst = w;
-}
-
-/* A DRM card of vgem, or -1. */
-static int open_vgem(void)
-{
-	char path[32], name[8];
-	int i, fd;
-
-	for (i = 0; i < 8; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -1;
 }
 
 /*

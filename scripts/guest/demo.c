@@ -33,10 +33,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <drm/drm.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/rk-dma-heap.h>
+
+#include "vgem.h"
 
 static int heap;
 
@@ -135,23 +136,13 @@ static int alloc_named(size_t len, const char *name)
  */
 static int import_into_vgem(int fd)
 {
-	char path[32], name[8];
-	int i, card;
+	struct drm_prime_handle prime = { .fd = fd };
+	int card = open_vgem();
 
-	for (i = 0; i < 8; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-		struct drm_prime_handle prime = { .fd = fd };
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		card = open(path, O_RDWR | O_CLOEXEC);
-		if (card < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(card, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem") &&
-		    !ioctl(card, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime))
-			return card;
+	if (card >= 0 && !ioctl(card, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime))
+		return card;
+	if (card >= 0)
 		close(card);
-	}
 	printf("(no vgem to import the decoder buffer)\n");
 	return -1;
 }

@@ -21,9 +21,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <drm/drm.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+
+#include "../vgem.h"
 
 #define TOOL	"/bin/dmabuf-report"
 #define SNAP	"/e2e-before.snap"
@@ -168,27 +169,6 @@ static void stop(pid_t pid)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-}
-
-/* A DRM card of vgem, or -1. */
-static int open_vgem(void)
-{
-	char path[32], name[8];
-	int i, fd;
-
-	for (i = 0; i < 8; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -1;
 }
 
 /* vgem's DMA address of the first segment of buffer @ino in sgt, or 0. */
