@@ -283,7 +283,8 @@ static int kernel_without_series(void)
 	       "no series: diff names the leaker's 2 buffers and 4096 KiB");
 
 	r = tool(0, "dump", NULL);
-	snprintf(want, sizeof(want), "e2e-holder:%d\n", h);
+	/* dmabuf_dump pads the pid to 5 columns */
+	snprintf(want, sizeof(want), "e2e-holder:%-5d\n", h);
 	p = strstr(out, want);
 	p = p ? strstr(p, "PROCESS TOTAL") : NULL;
 	result(r == 0 && p && strtoull(p + strlen("PROCESS TOTAL"), NULL, 10) == 3072,
